@@ -300,7 +300,6 @@ func (w *World) UserSecurity(projectID string) admin.UserSecurity {
 
 // ---- database users ----
 
-
 func (w *World) findRecord(projectID, db, username string) *userRecord {
 	for _, r := range w.atlas.users[projectID] {
 		if r.current != nil && r.current.DatabaseName == db && r.current.Username == username {
