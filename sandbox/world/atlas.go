@@ -117,12 +117,13 @@ type atlasState struct {
 	sa       ServiceAccount
 	tokens   map[string]token
 	requests []APIRequest
+	ldap     map[string]admin.LDAPSecuritySettings // set by PATCH userSecurity; see atlas_security.go
 }
 
 func (w *World) initAtlas(opts Options) {
 	a := &w.atlas
 	created := w.now().Add(-90 * 24 * time.Hour).Truncate(time.Second)
-	a.org = Org{ID: w.nextID(0x5f0a0c10), Name: "Sandbox Org"}
+	a.org = Org{ID: w.nextID(0x5f0a0c10), Name: "Sandbox-Org"} // the spec's name pattern allows no spaces
 	a.projects = append(a.projects, Project{ID: w.nextID(0x65a1b2c3), Name: "sandbox-project", OrgID: a.org.ID, Created: created})
 	for i := 1; i <= opts.ExtraProjects; i++ {
 		a.projects = append(a.projects, Project{ID: w.nextID(0x65a1b2c3), Name: fmt.Sprintf("project-%05d", i), OrgID: a.org.ID, Created: created})
@@ -295,6 +296,7 @@ func (w *World) UserSecurity(projectID string) admin.UserSecurity {
 			Port:                  admin.PtrInt(636),
 		}
 	}
+	ldap = w.ldapOverrideLocked(projectID, ldap)
 	return admin.UserSecurity{CustomerX509: &admin.DBUserTLSX509Settings{}, Ldap: &ldap}
 }
 
