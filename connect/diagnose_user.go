@@ -17,7 +17,7 @@ func userNotFound(r serverReply, c DiagnoseContext) *diag.Diagnosis {
 	}
 	registered := ""
 	if c.RegisteredUser != "" {
-		registered = atlasPrincipal(c.RegisteredUser, c.RegisteredType)
+		registered = AtlasPrincipal(c.RegisteredUser, c.RegisteredType)
 	}
 	saw := "the server verified the AWS identity but found no $external user"
 	if seen != "" {
@@ -31,7 +31,7 @@ func userNotFound(r serverReply, c DiagnoseContext) *diag.Diagnosis {
 	// A role registered with its IAM path never matches: waiting will not help,
 	// so this comes before the deployment state.
 	if path, name, ok := rolePath(c.RegisteredUser); ok && path != "/" && strings.EqualFold(c.RegisteredType, "ROLE") &&
-		(seen == "" || atlasPrincipal(withoutPath(c.RegisteredUser), "ROLE") == seen) {
+		(seen == "" || AtlasPrincipal(withoutPath(c.RegisteredUser), "ROLE") == seen) {
 		fixed := withoutPath(c.RegisteredUser)
 		return diag.New(diag.PathRole, fmt.Sprintf("The role was registered with its path %s; role sessions never carry a path, so the user can never match", path)).
 			WithEvidence(saw, reg, fmt.Sprintf("STS names sessions of role %s as …:assumed-role/%s/SESSION, without %s", c.RegisteredUser, name, path)).

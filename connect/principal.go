@@ -29,8 +29,9 @@ func serverPrincipal(callerARN string) string {
 	return a.String()
 }
 
-// atlasPrincipal is the principal an Atlas $external user answers to.
-func atlasPrincipal(username, iamType string) string {
+// AtlasPrincipal is the principal an Atlas $external user answers to: the server
+// side of a login must produce exactly this string.
+func AtlasPrincipal(username, iamType string) string {
 	if !strings.EqualFold(iamType, "ROLE") {
 		return username
 	}

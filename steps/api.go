@@ -163,7 +163,9 @@ type AtlasCredentialsInput struct {
 
 // ProjectOption is one selectable project.
 type ProjectOption struct {
-	ID, Name, OrgID string
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	OrgID string `json:"orgId"`
 }
 
 // ProjectPage is a batch of projects as they load.
@@ -198,12 +200,12 @@ type PlatformRequest struct {
 
 // PrincipalView is an ARN as discovered or typed and what will be registered.
 type PrincipalView struct {
-	Input       string   // as discovered or typed
-	ARN         string   // normalised ARN to register
-	Type        string   // "USER" or "ROLE"
-	Source      string   // "STS GetCallerIdentity (EC2RoleProvider)", "typed", "IAM ListRoles"
-	FullRoleARN string   // the role ARN with its path, when known (display only)
-	Changes     []string // why ARN differs from Input
+	Input       string   `json:"input"`                 // as discovered or typed
+	ARN         string   `json:"arn"`                   // normalised ARN to register
+	Type        string   `json:"awsIAMType"`            // "USER" or "ROLE"
+	Source      string   `json:"source"`                // "STS GetCallerIdentity (EC2RoleProvider)", "typed", "IAM ListRoles"
+	FullRoleARN string   `json:"fullRoleArn,omitempty"` // the role ARN with its path, when known (display only)
+	Changes     []string `json:"changes,omitempty"`     // why ARN differs from Input
 }
 
 // RoleCandidate is a role the chosen platform can assume (workstation mode).
@@ -229,29 +231,41 @@ type RoleOption struct {
 	Custom      bool
 }
 
-// AccessRequest asks for roles and scope; Suggested is least privilege first.
+// ClusterOption is a deployment of the project the login can target.
+type ClusterOption struct {
+	Name  string
+	Kind  string // "cluster", "flex" or "federated"
+	State string // stateName, e.g. IDLE
+}
+
+// AccessRequest asks for roles, the target deployment and scope; Suggested is
+// least privilege first. Current holds the existing user's roles, if any.
 type AccessRequest struct {
 	BuiltIn   []RoleOption
 	Custom    []RoleOption
 	Suggested []string // "readWrite@app"
-	Cluster   string   // the target deployment
-	Scope     bool     // default for limiting the user to Cluster
+	Current   []string
+	Clusters  []ClusterOption
+	Cluster   string // preselected target deployment
+	Scope     bool   // default for limiting the user to Cluster
 	Validate  func(roles []string) error
 }
 
-// Access is the chosen roles (ROLE[@DB[.COLL]]) and whether to scope the user.
+// Access is the chosen roles (ROLE[@DB[.COLL]]), target deployment and whether to
+// scope the user to it.
 type Access struct {
-	Roles []string
-	Scope bool
+	Roles   []string
+	Cluster string
+	Scope   bool
 }
 
 // UserView describes a database user's access.
 type UserView struct {
-	Username    string
-	IAMType     string
-	Roles       []string
-	Scopes      []string
-	DeleteAfter *time.Time
+	Username    string     `json:"username"`
+	IAMType     string     `json:"awsIAMType"`
+	Roles       []string   `json:"roles"`
+	Scopes      []string   `json:"scopes"`
+	DeleteAfter *time.Time `json:"deleteAfterDate,omitempty"`
 }
 
 // ReviewRequest shows the exact change.

@@ -1,0 +1,88 @@
+package steps
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/atlas-iam/atlas-iam/awsenv"
+)
+
+// Inputs are what the user decided up front, from flags and environment.
+type Inputs struct {
+	Profile       string        // Atlas CLI profile (--profile)
+	AWSProfile    string        // AWS profile (--aws-profile); "" uses AWS_PROFILE/default
+	ProjectID     string        // --project-id
+	ProjectName   string        // --project
+	Platform      string        // --platform; "" means detect
+	ARN           string        // --arn; "" means discover
+	Roles         []string      // --role ROLE[@DB[.COLL]]
+	Scope         bool          // --scope: limit the user to the target cluster
+	Cluster       string        // --cluster
+	Update        bool          // --update: change an existing user's roles/scopes
+	AddAccessList bool          // --add-access-list
+	TemporaryUser bool          // --temporary-user (workstation mode)
+	NoConnect     bool          // --no-connect: skip the live login
+	Timeout       time.Duration // --timeout: bounds the deployment wait and the login
+	Yes           bool          // --yes: headless, never ask
+}
+
+// UsageError is bad input: the command exits 2 and changes nothing.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+
+var (
+	objectID    = regexp.MustCompile(`^[0-9a-f]{24}$`)
+	clusterName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$`)
+	projectName = regexp.MustCompile(`^[\p{L}\p{N}\-_.(),:&@+']{1,64}$`)
+)
+
+// DefaultTimeout bounds the deployment wait and the live login.
+const DefaultTimeout = 5 * time.Minute
+
+// Validate checks the inputs before anything is read or written.
+func (in *Inputs) Validate() error {
+	if in.ProjectID != "" && in.ProjectName != "" {
+		return usagef("--project-id and --project are mutually exclusive")
+	}
+	if in.ProjectID != "" && !objectID.MatchString(in.ProjectID) {
+		return usagef("--project-id %q is not a project id (24 hexadecimal digits, e.g. 5f4e3d2c1b0a998877665544)", in.ProjectID)
+	}
+	if in.ProjectName != "" && !projectName.MatchString(in.ProjectName) {
+		return usagef("--project %q is not a valid Atlas project name", in.ProjectName)
+	}
+	if in.Cluster != "" && !clusterName.MatchString(in.Cluster) {
+		return usagef("--cluster %q is not a valid cluster name (letters, digits and hyphens; starts with a letter or digit)", in.Cluster)
+	}
+	if in.Platform != "" {
+		if _, err := awsenv.ParsePlatform(in.Platform); err != nil {
+			return usagef("--platform: %v", err)
+		}
+	}
+	if in.ARN != "" {
+		if _, err := awsenv.Normalize(in.ARN, awsenv.Typed); err != nil {
+			return usagef("--arn: %v", err)
+		}
+	}
+	for _, r := range in.Roles {
+		if r == "" {
+			return usagef("--role: empty role; write ROLE[@DB[.COLLECTION]], e.g. readWrite@mydb")
+		}
+	}
+	if in.Timeout < 0 {
+		return usagef("--timeout must be positive")
+	}
+	if in.Timeout == 0 {
+		in.Timeout = DefaultTimeout
+	}
+	if in.NoConnect && in.TemporaryUser {
+		return usagef("--temporary-user registers a user only to test the login; it cannot be combined with --no-connect")
+	}
+	if in.Update && !in.Yes && len(in.Roles) == 0 {
+		return usagef("--update needs --role (the roles the user should have)")
+	}
+	return nil
+}
