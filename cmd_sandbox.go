@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,12 +31,12 @@ type sandboxFlags struct {
 	expireCreds    bool
 }
 
-func (f *sandboxFlags) register(fs *pflag.FlagSet) {
+func (f *sandboxFlags) register(fs *pflag.FlagSet, defaultPlatform string) {
 	names := make([]string, 0, len(awsapi.Platforms()))
 	for _, p := range awsapi.Platforms() {
 		names = append(names, string(p))
 	}
-	fs.StringVar(&f.platform, "platform", string(awsapi.Workstation), "where the application runs: "+strings.Join(names, "|"))
+	fs.StringVar(&f.platform, "platform", defaultPlatform, "where the application runs: "+strings.Join(names, "|"))
 	fs.BoolVar(&f.ldapAuthz, "ldap-authz", false, "turn on LDAP authorization in the project (blocks IAM users)")
 	fs.StringVar(&f.apiKeyRole, "api-key-role", "owner", "project role of the API key and service account: owner|read-only")
 	fs.BoolVar(&f.apiDeny, "api-access-list-deny", false, "reject every Atlas API call with 403 IP_ADDRESS_NOT_ON_ACCESS_LIST")
@@ -94,8 +95,9 @@ platform's own variables, and ATLAS_IAM_SANDBOX_URI (Cluster0's connection
 string for MONGODB-AWS). Runs until interrupted; rejections are logged on stderr
 with their real reason.
 
-  eval "$(atlas-iam sandbox --platform ec2 --env-file /tmp/sb.env &)"   # or:
-  atlas-iam sandbox --platform eks --env-file /tmp/sb.env   # then, in another shell: . /tmp/sb.env`,
+  atlas-iam sandbox --platform eks --env-file /tmp/sb.env
+  # then, in another shell, once it says "sandbox running":
+  . /tmp/sb.env && mongosh "$ATLAS_IAM_SANDBOX_URI"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, platform, err := knobs.options()
@@ -116,7 +118,7 @@ with their real reason.
 			}
 			block := "# atlas-iam sandbox: platform " + string(platform) + "\n" + sandbox.ExportBlock(vars)
 			if envFile != "" {
-				if err := os.WriteFile(envFile, []byte(block), 0o600); err != nil {
+				if err := writeSecretFile(envFile, []byte(block)); err != nil {
 					return &exitError{code: exitFailed, err: fmt.Errorf("write --env-file: %w", err)}
 				}
 				fmt.Fprintf(s.errOut, "environment written to %s (mode 0600; it holds sandbox secrets)\n", envFile)
@@ -129,9 +131,32 @@ with their real reason.
 			return nil
 		},
 	}
-	knobs.register(cmd.Flags())
+	knobs.register(cmd.Flags(), string(awsapi.Workstation))
 	cmd.Flags().StringVar(&envFile, "env-file", "", "also write the export lines to this file (mode 0600)")
 	cmd.Flags().StringVar(&auth, "atlas-auth", string(sandbox.AuthAPIKey), "Atlas credentials in the environment: api-key|service-account")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "do not log sandbox events on stderr")
 	return cmd
+}
+
+// writeSecretFile replaces path with data, mode 0600, atomically: a shell that
+// sources the file never sees half of it, and a file left from an earlier run
+// (say, `atlas-iam sandbox > /tmp/sb.env` under umask 022) does not keep its
+// wider mode, which os.WriteFile would.
+func writeSecretFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*") // mode 0600
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }

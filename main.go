@@ -34,8 +34,8 @@ type streams struct {
 	out      io.Writer // results
 	errOut   io.Writer // UI, progress, diagnoses
 	getenv   func(string) string
-	isTTYIn  bool
-	isTTYOut bool
+	isTTYIn  bool // stdin is a terminal
+	isTTYOut bool // stderr, where the wizard draws, is a terminal
 }
 
 // exitError carries an exit code through cobra.
@@ -45,7 +45,10 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+
+// printLine writes one line of result to stdout.
+func (s streams) printLine(line string) { fmt.Fprintln(s.out, line) }
+func (e *exitError) Unwrap() error      { return e.err }
 
 func usageErrorf(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
@@ -55,7 +58,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := streams{in: os.Stdin, out: os.Stdout, errOut: os.Stderr, getenv: os.Getenv,
-		isTTYIn: isTerminal(os.Stdin), isTTYOut: isTerminal(os.Stdout) && isTerminal(os.Stderr)}
+		// The wizard draws on stderr; stdout only carries results and may be
+		// redirected (x=$(atlas-iam) works, as with gum).
+		isTTYIn: isTerminal(os.Stdin), isTTYOut: isTerminal(os.Stderr)}
 	os.Exit(run(ctx, os.Args[1:], s))
 }
 
@@ -96,6 +101,14 @@ Without a subcommand it runs the interactive wizard (same as "atlas-iam setup").
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newSandboxCmd(s))
+	var f setupFlags
+	f.register(root.Flags(), true)
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageErrorf("unknown command %q for atlas-iam", args[0])
+		}
+		return runSetup(cmd.Context(), s, f)
+	}
+	root.AddCommand(newSetupCmd(s), newCheckCmd(s), newDoctorCmd(s), newSandboxCmd(s), newDemoCmd(s))
 	return root
 }
