@@ -160,4 +160,3 @@ func mongoshLine(t *testing.T, stdout string) string {
 	t.Fatalf("no mongosh command on stdout:\n%s", stdout)
 	return ""
 }
-
