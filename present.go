@@ -33,7 +33,12 @@ func (p *textPresenter) emit(ev steps.Event) {
 		for _, d := range ev.Details {
 			fmt.Fprintf(p.w, "           %s\n", d)
 		}
+		// A failed step's diagnosis is printed in full at the end; a warning's
+		// evidence is the only place the reason shows (e.g. STS AccessDenied).
 		if ev.Diagnosis != nil && ev.Status != steps.StatusFailed {
+			for _, e := range ev.Diagnosis.Evidence {
+				fmt.Fprintf(p.w, "           evidence: %s\n", e)
+			}
 			for _, f := range ev.Diagnosis.Fix {
 				fmt.Fprintf(p.w, "           fix: %s\n", f)
 			}

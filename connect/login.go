@@ -151,15 +151,27 @@ func Login(ctx context.Context, req LoginRequest) (LoginResult, error) {
 		return LoginResult{}, le
 	}
 
+	// ping and connectionStatus are independent, so they run at once: the pool
+	// opens and authenticates a connection for each in parallel, and the login
+	// costs one round trip less than running them one after the other.
 	admin := client.Database("admin")
-	if err := admin.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
+	var status connectionStatus
+	pinged := make(chan error, 1)
+	go func() {
+		err := admin.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err()
+		if err == nil {
+			t.advance(StageConnectionStatus, "ping answered")
+		}
+		pinged <- err
+	}()
+	statusErr := admin.RunCommand(ctx, bson.D{{Key: "connectionStatus", Value: 1}}).Decode(&status)
+	if err := <-pinged; err != nil {
 		return fail(err)
+	}
+	if statusErr != nil {
+		return fail(statusErr)
 	}
 	t.advance(StageConnectionStatus, "ping answered")
-	var status connectionStatus
-	if err := admin.RunCommand(ctx, bson.D{{Key: "connectionStatus", Value: 1}}).Decode(&status); err != nil {
-		return fail(err)
-	}
 	if len(status.AuthInfo.Users) == 0 {
 		return fail(errors.New("connectionStatus lists no authenticated user"))
 	}

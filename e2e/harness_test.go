@@ -42,15 +42,16 @@ func TestMain(m *testing.M) {
 
 // world is a sandbox for one test, with a short deploy delay by default.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	sb    *sandbox.Sandbox
 	home  string
 	vars  []string
 	files []string // files the command was told to write (checked for secrets)
 }
 
-// newEnv starts a sandbox and the environment of platform p.
-func newEnv(t *testing.T, p sandbox.Platform, opts sandbox.Options) *env {
+// newEnv starts a sandbox and the environment of platform p. A zero DeployDelay
+// becomes 100 ms, so deployment waits are exercised; a negative one means none.
+func newEnv(t testing.TB, p sandbox.Platform, opts sandbox.Options) *env {
 	t.Helper()
 	if opts.DeployDelay == 0 && !opts.StuckPending {
 		opts.DeployDelay = 100 * time.Millisecond

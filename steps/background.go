@@ -113,13 +113,6 @@ func (s *setup) prefetch(ctx context.Context, projectID string) *projectReads {
 		}
 		return a.Project(ctx, projectID)
 	})
-	r.ldap = goFuture(ctx, func(ctx context.Context) (atlas.LDAPState, error) {
-		a, err := api(ctx)
-		if err != nil {
-			return atlas.LDAPState{}, err
-		}
-		return a.LDAP(ctx, projectID)
-	})
 	r.deployments = goFuture(ctx, func(ctx context.Context) ([]atlas.Deployment, error) {
 		a, err := api(ctx)
 		if err != nil {
@@ -127,13 +120,19 @@ func (s *setup) prefetch(ctx context.Context, projectID string) *projectReads {
 		}
 		return a.ListDeployments(ctx, projectID)
 	})
-	r.customRoles = goFuture(ctx, func(ctx context.Context) ([]admin.UserCustomDBRole, error) {
-		a, err := api(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return a.CustomRoles(ctx, projectID)
-	})
+	if !s.readOnly {
+		// Only setup grants roles; check and doctor never read custom roles.
+		r.customRoles = goFuture(ctx, func(ctx context.Context) ([]admin.UserCustomDBRole, error) {
+			a, err := api(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return a.CustomRoles(ctx, projectID)
+		})
+	}
+	if !s.skipLDAP {
+		r.ldapState(ctx, s)
+	}
 	r.accessList = goFuture(ctx, func(ctx context.Context) ([]admin.NetworkPermissionEntry, error) {
 		a, err := api(ctx)
 		if err != nil {
@@ -156,6 +155,22 @@ func (s *setup) prefetch(ctx context.Context, projectID string) *projectReads {
 		}
 	}()
 	return r
+}
+
+// ldapState reads (once) the project's LDAP settings.
+func (r *projectReads) ldapState(ctx context.Context, s *setup) *future[atlas.LDAPState] {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ldap == nil {
+		r.ldap = goFuture(ctx, func(ctx context.Context) (atlas.LDAPState, error) {
+			a, err := s.client.wait(ctx)
+			if err != nil {
+				return atlas.LDAPState{}, err
+			}
+			return a.LDAP(ctx, r.id)
+		})
+	}
+	return r.ldap
 }
 
 // user reads (once) the $external user of that name; a missing user is (nil, nil).

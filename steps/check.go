@@ -51,7 +51,7 @@ func (e *Engine) Check(ctx context.Context, ci CheckInputs, emit Emit) (*CheckRe
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	s := &setup{e: e, in: in, p: Headless{In: in}, emit: emit, asked: map[Step]bool{}, revisit: map[Step]bool{}, here: true}
+	s := &setup{e: e, in: in, p: Headless{In: in}, emit: emit, asked: map[Step]bool{}, revisit: map[Step]bool{}, here: true, readOnly: true, skipLDAP: true}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.startBackground(ctx)

@@ -57,7 +57,7 @@ func (e *Engine) Doctor(ctx context.Context, ci CheckInputs, emit Emit) (*Doctor
 			}
 		}
 	}
-	s := &setup{e: e, in: in, p: Headless{In: in}, emit: record, asked: map[Step]bool{}, revisit: map[Step]bool{}, here: true}
+	s := &setup{e: e, in: in, p: Headless{In: in}, emit: record, asked: map[Step]bool{}, revisit: map[Step]bool{}, here: true, readOnly: true}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.startBackground(ctx)

@@ -10,7 +10,7 @@ import (
 // authorization. A key that may not read it gets "unknown", never "OK".
 func (s *setup) ldapStep(ctx context.Context) error {
 	r := s.start(StepLDAP, "LDAP authorization")
-	st, err := s.reads.ldap.wait(ctx)
+	st, err := s.reads.ldapState(ctx, s).wait(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -24,6 +24,9 @@ type setup struct {
 	p    Prompter
 	emit Emit
 
+	// readOnly and skipLDAP trim the project reads to what check and doctor use.
+	readOnly, skipLDAP bool
+
 	// Atlas side.
 	creds    *future[atlas.Credentials]
 	client   *future[AtlasAPI]
