@@ -97,6 +97,8 @@ type awsState struct {
 	keys     map[string]Credentials // by access key id
 	sessions map[string]Credentials // platform sessions by purpose, reused until expiry
 	oidcKey  []byte
+	// issuedTokens are the projected service-account tokens handed out (secrets).
+	issuedTokens []string
 }
 
 // ARN helpers.
@@ -197,6 +199,8 @@ func (w *World) Secrets() []string {
 	for t := range w.atlas.tokens {
 		s = append(s, t)
 	}
+	s = append(s, w.aws.issuedTokens...)
+	s = append(s, w.aws.issuedTokens...)
 	for _, k := range w.aws.keys {
 		s = append(s, k.SecretAccessKey)
 		if k.SessionToken != "" {

@@ -35,7 +35,9 @@ func (w *World) ServiceAccountToken(audience string) string {
 			"pod":            map[string]string{"name": PodName},
 		},
 	}
-	return w.signJWT(claims)
+	tok := w.signJWT(claims)
+	w.aws.issuedTokens = append(w.aws.issuedTokens, tok)
+	return tok
 }
 
 func (w *World) signJWT(claims map[string]any) string {
