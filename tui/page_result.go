@@ -205,7 +205,10 @@ func (p *resultPage) view() string {
 			}
 		}
 		lines = append(lines, wrapText(strings.TrimRight(tabs, " "), w)...)
-		code := strings.TrimRight(r.Snippets[p.tab].Code, "\n")
+		// Tabs are expanded for display: a terminal moves the cursor over a tab
+		// without painting the cells, so the renderer would leave stale glyphs
+		// there. Copying (c) still gives the snippet with its tabs.
+		code := strings.ReplaceAll(strings.TrimRight(r.Snippets[p.tab].Code, "\n"), "\t", "    ")
 		lines = append(lines, indent(wrapExact(code, w-2), "  ")...)
 		if p.focus == len(p.items) {
 			bottom = len(lines)
