@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atlas-iam/atlas-iam/awsenv"
+	"github.com/atlas-iam/atlas-iam/diag"
 	"github.com/atlas-iam/atlas-iam/steps"
 )
 
@@ -23,6 +24,7 @@ anything. Run it where the application runs (EC2 shell, kubectl exec, ECS Exec).
 
 Give the deployment with --cluster (and the project, as for setup), or a
 connection string with --uri (then no Atlas API credentials are needed).`,
+		PreRunE: rejectEmptyValues,
 		Example: "  atlas-iam check --cluster Cluster0\n  atlas-iam check --uri 'mongodb+srv://cluster0.abcde.mongodb.net/?authSource=%24external&authMechanism=MONGODB-AWS' --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -34,7 +36,14 @@ connection string with --uri (then no Atlas API credentials are needed).`,
 			}
 			rep, err := engine.Check(cmd.Context(), in, emit)
 			if f.json && rep != nil {
-				writeJSON(s.out, rep)
+				// A failure without a diagnosis (bad input found mid-way, such as
+				// half-set Atlas credentials) still says why, and the exit code.
+				doc := errorDocOf(err)
+				writeJSON(s.out, struct {
+					*steps.CheckReport
+					Error    string `json:"error,omitempty"`
+					ExitCode int    `json:"exitCode"`
+				}{rep, doc.Error, doc.ExitCode})
 			} else if f.json {
 				writeJSON(s.out, struct {
 					OK bool `json:"ok"`
@@ -66,7 +75,8 @@ source fits the platform, the Atlas API key, the project, LDAP authorization, th
 identity and the database user it must land on (including a role registered with
 its IAM path), the deployment's change status, the IP access list and the live
 MONGODB-AWS login. Every problem comes with its evidence and fix.`,
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
+		PreRunE: rejectEmptyValues,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			engine := steps.DefaultEngine(awsenv.Env{Getenv: s.getenv}, version)
 			in := steps.CheckInputs{Profile: f.profile, AWSProfile: f.awsProfile, ProjectID: f.projectID, ProjectName: f.project, Cluster: cluster, Timeout: f.timeout}
@@ -82,7 +92,7 @@ MONGODB-AWS login. Every problem comes with its evidence and fix.`,
 				return outcome(s, err)
 			}
 			if !rep.OK {
-				return silent(exitFailed)
+				return silent(doctorExitCode(rep))
 			}
 			return nil
 		},
@@ -90,4 +100,15 @@ MONGODB-AWS login. Every problem comes with its evidence and fix.`,
 	f.register(cmd.Flags())
 	cmd.Flags().StringVar(&cluster, "cluster", "", "deployment to check (default: the project's only one)")
 	return cmd
+}
+
+// doctorExitCode is 3 when a failed check is a precondition that blocks IAM users
+// altogether (LDAP authorization), as for setup; else 1.
+func doctorExitCode(rep *steps.DoctorReport) int {
+	for _, c := range rep.Checks {
+		if c.Status == steps.StatusFailed && c.Diagnosis != nil && c.Diagnosis.Code == diag.LDAPAuthorization {
+			return exitBlocked
+		}
+	}
+	return exitFailed
 }

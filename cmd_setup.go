@@ -82,6 +82,7 @@ func newSetupCmd(s streams) *cobra.Command {
 		Short:   "Register an IAM principal as an Atlas database user and prove the login",
 		Long:    setupLong,
 		Args:    cobra.NoArgs,
+		PreRunE: rejectEmptyValues,
 		Example: "  atlas-iam setup\n  atlas-iam setup --yes --role readWrite@app --cluster Cluster0\n  atlas-iam setup --platform lambda --arn arn:aws:iam::123456789012:role/orders-api --role readWrite@orders --cluster Cluster0 --yes",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSetup(cmd.Context(), s, f)

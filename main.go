@@ -103,6 +103,7 @@ Without a subcommand it runs the interactive wizard (same as "atlas-iam setup").
 	}
 	var f setupFlags
 	f.register(root.Flags(), true)
+	root.PreRunE = rejectEmptyValues
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
 			return usageErrorf("unknown command %q for atlas-iam", args[0])

@@ -132,9 +132,12 @@ type errorDoc struct {
 func errorDocOf(err error) errorDoc {
 	doc := errorDoc{ExitCode: exitCodeOf(err)}
 	var d *diag.Diagnosis
+	var u *steps.UsageError
 	if errors.As(err, &d) {
 		doc.Diagnosis = d
-	} else if err != nil {
+	}
+	// A usage error keeps its message next to a diagnosis it may carry.
+	if err != nil && (doc.Diagnosis == nil || errors.As(err, &u)) {
 		doc.Error = strings.TrimSpace(err.Error())
 	}
 	return doc

@@ -134,7 +134,7 @@ func (s *setup) awsCheck(ctx context.Context) {
 		details = append(details, "expires "+a.info.Expires.Format("2006-01-02 15:04:05 MST"))
 	}
 	for _, w := range d.Warnings {
-		r.warn(w.Summary, w.Diagnosis())
+		r.warn(w.Summary, w.Diagnosis().WithEvidence(details...))
 		return
 	}
 	if ws := awsenv.CheckSourceFit(d.Platform, a.info.Source); len(ws) > 0 {
@@ -160,17 +160,13 @@ func (s *setup) nearMisses(ctx context.Context) {
 		r.done(StatusUnknown, "could not list database users: "+firstLine(err.Error()))
 		return
 	}
-	name := s.view.ARN[strings.LastIndex(s.view.ARN, "/")+1:]
-	prefix := strings.TrimSuffix(s.view.ARN, "role/"+name) + "role/"
-	for _, u := range users {
-		if u.GetAwsIAMType() == "ROLE" && strings.HasPrefix(u.Username, prefix) && strings.HasSuffix(u.Username, "/"+name) && u.Username != s.view.ARN {
-			r.fail(diag.New(diag.PathRole, "the role is registered with its IAM path ("+u.Username+"); this identity can never match it").
-				WithEvidence("this identity authenticates as "+connect.AtlasPrincipal(s.view.ARN, "ROLE"),
-					"Atlas maps the registered user to "+connect.AtlasPrincipal(u.Username, "ROLE")).
-				WithFix("Register "+s.view.ARN+" (no path): atlas-iam setup --arn "+s.view.ARN+" --role …",
-					"Then delete "+u.Username+" from Database Access."))
-			return
-		}
+	if u := pathRoleUser(users, s.view); u != nil {
+		r.fail(diag.New(diag.PathRole, "the role is registered with its IAM path ("+u.Username+"); this identity can never match it").
+			WithEvidence("this identity authenticates as "+connect.AtlasPrincipal(s.view.ARN, "ROLE"),
+				"Atlas maps the registered user to "+connect.AtlasPrincipal(u.Username, "ROLE")).
+			WithFix("Register "+s.view.ARN+" (no path): atlas-iam setup --arn "+s.view.ARN+" --role …",
+				"Then delete "+u.Username+" from Database Access."))
+		return
 	}
 	r.fail(diag.New(diag.UserNotFound, "no $external database user for "+s.view.ARN).
 		WithEvidence(fmt.Sprintf("%d database users in %s; none maps to this identity", len(users), s.project.Name)).

@@ -1,11 +1,14 @@
 package steps
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/atlas-iam/atlas-iam/awsenv"
+	"github.com/atlas-iam/atlas-iam/diag"
 )
 
 // Inputs are what the user decided up front, from flags and environment.
@@ -27,10 +30,23 @@ type Inputs struct {
 	Yes           bool          // --yes: headless, never ask
 }
 
-// UsageError is bad input: the command exits 2 and changes nothing.
-type UsageError struct{ Msg string }
+// UsageError is bad input: the command exits 2 and changes nothing. Diagnosis,
+// when set, explains it in the catalogue's terms (e.g. INVALID_ARN for --arn),
+// so `--json` carries a code as well as the message.
+type UsageError struct {
+	Msg       string
+	Diagnosis *diag.Diagnosis
+}
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// Unwrap exposes the diagnosis (nil error when there is none).
+func (e *UsageError) Unwrap() error {
+	if e.Diagnosis == nil {
+		return nil
+	}
+	return e.Diagnosis
+}
 
 func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
 
@@ -64,7 +80,12 @@ func (in *Inputs) Validate() error {
 	}
 	if in.ARN != "" {
 		if _, err := awsenv.Normalize(in.ARN, awsenv.Typed); err != nil {
-			return usagef("--arn: %v", err)
+			u := &UsageError{Msg: "--arn: " + err.Error()}
+			var ae *awsenv.ARNError
+			if errors.As(err, &ae) {
+				u.Diagnosis = ae.Diagnosis().WithEvidence(typedARNEvidence(ae.Input))
+			}
+			return u
 		}
 	}
 	for _, r := range in.Roles {
@@ -85,4 +106,14 @@ func (in *Inputs) Validate() error {
 		return usagef("--update needs --role (the roles the user should have)")
 	}
 	return nil
+}
+
+// typedARNEvidence names what --arn held. Only text shaped like an ARN is
+// repeated: anything else may be a secret pasted into the wrong flag.
+func typedARNEvidence(input string) string {
+	v := strings.TrimSpace(input)
+	if strings.HasPrefix(v, "arn:") && len(v) <= 2048 && !strings.ContainsAny(v, " \t\r\n") {
+		return "--arn " + v + " was rejected before any Atlas request"
+	}
+	return "--arn was rejected before any Atlas request (its value is not shown: it is not an ARN)"
 }

@@ -142,7 +142,7 @@ func deploymentList(deps []atlas.Deployment) string {
 // atlas-iam does not manage (description, expiry) is kept.
 func (s *setup) wantedUser() admin.CloudDatabaseUser {
 	var scopes []admin.UserScope
-	desc := "atlas-iam: " + s.platform.Title()
+	desc := "atlas-iam: " + string(s.platform)
 	var expiry = s.existing
 	switch {
 	case s.scope:

@@ -25,9 +25,10 @@ func (s *setup) deployStep(ctx context.Context) error {
 		r.done(StatusSkipped, fmt.Sprintf("%s is a %s deployment without a change status: the login is retried until the user is deployed", d.Name, d.Kind))
 		return nil
 	}
-	deadline := s.e.Now().Add(s.in.Timeout)
+	start := s.e.Now()
+	deadline := start.Add(s.in.Timeout)
 	wait := s.e.PollInterval
-	for {
+	for polls := 1; ; polls++ {
 		st, err := s.api.ClusterStatus(ctx, s.project.ID, d.Name)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -42,6 +43,8 @@ func (s *setup) deployStep(ctx context.Context) error {
 		}
 		if !s.e.Now().Add(wait).Before(deadline) {
 			return r.fail(clusterNotReady(d, fmt.Sprintf("changeStatus still %s after %s", st, s.in.Timeout.Round(time.Second))).
+				WithEvidence(fmt.Sprintf("GET …/clusters/%s/status answered changeStatus %s %d times over %s (--timeout %s)",
+					d.Name, st, polls, s.e.Now().Sub(start).Round(time.Millisecond), s.in.Timeout)).
 				WithFix("Atlas is still deploying the user change; check the project's activity feed for a stuck deployment.",
 					"Run atlas-iam check --cluster "+d.Name+" later, or rerun with a longer --timeout."))
 		}

@@ -160,7 +160,17 @@ func (s *setup) diagnoseLogin(ctx context.Context, err error, t loginTarget) *di
 	if a, _ := s.aws.wait(ctx); a.err != nil {
 		dc.STSError = a.err
 	}
-	if s.deployment.Kind.HasChangeStatus() {
+	// check and doctor found no user for this identity: say so rather than
+	// describe the ARN it should have as registered, name a user registered with
+	// the role's IAM path, and ignore a PENDING change, which cannot be its user's.
+	noUser := s.readOnly && s.existing == nil
+	if noUser {
+		dc.RegisteredUser, dc.RegisteredType = "", ""
+		if u, _ := s.registeredNearMiss(ctx); u != nil {
+			dc.RegisteredUser, dc.RegisteredType = u.Username, u.GetAwsIAMType()
+		}
+	}
+	if s.deployment.Kind.HasChangeStatus() && !noUser {
 		if st, serr := s.api.ClusterStatus(ctx, s.project.ID, s.deployment.Name); serr == nil {
 			dc.ChangeStatus = st
 		}

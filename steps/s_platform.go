@@ -56,13 +56,19 @@ func (s *setup) platformStep(ctx context.Context) error {
 	}
 	var warns []*diag.Diagnosis
 	if s.here {
+		a, _ := s.aws.wait(ctx)
 		for _, w := range d.Warnings {
 			warns = append(warns, w.Diagnosis())
 		}
-		if a, _ := s.aws.wait(ctx); a.info.Source != "" {
+		if a.info.Source != "" {
 			for _, w := range awsenv.CheckSourceFit(chosen, a.info.Source) {
-				warns = append(warns, w.Diagnosis())
+				if !hasCode(warns, w.Code) { // detection already explained it
+					warns = append(warns, w.Diagnosis())
+				}
 			}
+		}
+		for _, w := range warns {
+			w.WithEvidence(sourceEvidence(d, a)...)
 		}
 	}
 	if len(warns) > 0 {
@@ -74,6 +80,28 @@ func (s *setup) platformStep(ctx context.Context) error {
 	}
 	r.done(StatusOK, chosen.Title(), details...)
 	return nil
+}
+
+// sourceEvidence is what a credential-source warning rests on: the platform
+// signals and where the credentials really came from.
+func sourceEvidence(d awsenv.Detection, a awsSide) []string {
+	ev := []string{"platform signals: " + strings.Join(d.Evidence, "; ")}
+	switch {
+	case a.err != nil:
+		ev = append(ev, "credentials: "+awsProblem(a.err))
+	case a.info.Source != "":
+		ev = append(ev, "credentials: "+a.info.Source+" (sources: "+strings.Join(a.info.Sources, " → ")+"), identity "+a.identity.ARN)
+	}
+	return ev
+}
+
+func hasCode(ds []*diag.Diagnosis, code diag.Code) bool {
+	for _, d := range ds {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // samePlace says whether an application on platform want would use the identity

@@ -3,10 +3,13 @@ package steps
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 
 	"go.mongodb.org/atlas-sdk/v20250312010/admin"
 
 	"github.com/atlas-iam/atlas-iam/atlas"
+	"github.com/atlas-iam/atlas-iam/awsenv"
 	"github.com/atlas-iam/atlas-iam/diag"
 )
 
@@ -21,7 +24,7 @@ func (s *setup) projectStep(ctx context.Context) error {
 	case name != "":
 		from = "--project"
 	case id == "" && c.ProjectID != "":
-		id, from = c.ProjectID, c.Source
+		id, from = c.ProjectID, projectIDSource(s.e.Env, c)
 	}
 	var g *admin.Group
 	var err error
@@ -108,4 +111,21 @@ func (s *setup) pickProject(ctx context.Context, r *stepReport, preselected stri
 
 func isPromptError(err error) bool {
 	return err == ErrBack || err == ErrAborted
+}
+
+// projectIDSource names where the default project id came from, for messages:
+// MONGODB_ATLAS_PROJECT_ID wins over the profile's project_id (as in
+// atlas.LoadCredentials); c.Source only says where the key came from.
+func projectIDSource(env awsenv.Env, c atlas.Credentials) string {
+	getenv := env.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if strings.TrimSpace(getenv(atlas.EnvProjectID)) != "" {
+		return atlas.EnvProjectID
+	}
+	if c.Profile != "" {
+		return fmt.Sprintf("project_id of Atlas CLI profile %q", c.Profile)
+	}
+	return c.Source
 }
