@@ -245,10 +245,17 @@ func serverClock(ctx context.Context, uri string, cs *connstring.ConnString) (se
 // sends for its implicit session: Disconnect skips it when the context is
 // already done. The unused server session expires by itself (30 minutes), as
 // it does whenever a short-lived client exits.
+//
+// It closes in the background: Disconnect waits for the server monitor, and a
+// heartbeat whose handshake began while the client was closing (a mongo-driver
+// v2.10.0 race) holds it for the whole connect timeout, so a login to a server
+// that never answers took twice its timeout about one time in five.
 func disconnect(c *mongo.Client) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_ = c.Disconnect(ctx)
+	go func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = c.Disconnect(ctx)
+	}()
 }
 
 func orUnknown(s string) string {

@@ -63,7 +63,8 @@ type loginStage struct {
 	name    string
 	detail  string
 	done    bool
-	elapsed time.Duration
+	elapsed time.Duration // how long it took, once done
+	started time.Duration // the login's elapsed time when it began
 }
 
 // progress accumulates the engine's events.
@@ -111,6 +112,9 @@ func (p *progress) apply(ev steps.Event, now time.Time) {
 		st.running = false
 		st.status, st.summary, st.details, st.diagnosis = e.Status, e.Summary, e.Details, e.Diagnosis
 		st.elapsed, st.at = e.Elapsed, now
+		if e.Step == steps.StepLogin && e.Status == steps.StatusOK {
+			p.finishLoginStages(e.Elapsed)
+		}
 	case steps.LoginProgress:
 		var stage *loginStage
 		for _, s := range p.login {
@@ -119,13 +123,28 @@ func (p *progress) apply(ev steps.Event, now time.Time) {
 			}
 		}
 		if stage == nil {
-			stage = &loginStage{name: e.Stage}
+			// The login only moves forward (connect's tracker): a new stage
+			// means the ones before it are over.
+			p.finishLoginStages(e.Elapsed)
+			stage = &loginStage{name: e.Stage, started: e.Elapsed}
 			p.login = append(p.login, stage)
 		}
 		if e.Detail != "" {
 			stage.detail = e.Detail
 		}
-		stage.done, stage.elapsed = e.Done, e.Elapsed
+		if e.Done {
+			stage.done, stage.elapsed = true, e.Elapsed
+		}
+	}
+}
+
+// finishLoginStages marks the stages still open as done at the login's elapsed
+// time at: the engine reports entering a stage, and only sometimes its end.
+func (p *progress) finishLoginStages(at time.Duration) {
+	for _, s := range p.login {
+		if !s.done {
+			s.done, s.elapsed = true, max(at-s.started, 0)
+		}
 	}
 }
 
