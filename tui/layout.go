@@ -11,8 +11,7 @@ import (
 // Width maths goes through x/ansi so styled text and wide characters are
 // measured in terminal cells. Nothing that a user may need to copy (an ARN, a
 // command, a connection string) is ever truncated: prose is word-wrapped and
-// copyable strings are hard-wrapped so that joining the lines gives the string
-// back.
+// copyable strings are wrapped so that joining the lines gives the string back.
 
 // breakpoints are where long tokens such as ARNs and URLs may wrap, besides spaces.
 const breakpoints = "/:&?,=."
@@ -51,6 +50,109 @@ func wrapHanging(prefix, s string, width int) []string {
 		}
 	}
 	return lines
+}
+
+// wrapCopyable wraps plain text a user may copy (a command, a connection
+// string, code) to width cells without losing a character: the lines joined
+// without separators are s again. Lines break at spaces outside quotes, and the
+// space stays at the end of the line before the break, so flags and quoted
+// values ('atlas-iam: eks') are not split. Only a token wider than a line is
+// broken, on a line of its own, where it must (a connection string). s holds
+// no escapes.
+func wrapCopyable(s string, width int) []string {
+	width = max(width, 1)
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		out = append(out, wrapPieces(pieces(l, width), width)...)
+	}
+	return out
+}
+
+// piece is a token and the spaces that follow it.
+type piece struct{ token, spaces string }
+
+// pieces splits one line into tokens as a shell reads a command: at spaces
+// outside quotes. A quoted value wider than the line is split at its own spaces
+// after all, so that it breaks between words rather than inside one.
+func pieces(s string, width int) []piece {
+	var out []piece
+	for s != "" {
+		var p piece
+		p, s = nextPiece(s, true)
+		if ansi.StringWidth(p.token) <= width || !strings.Contains(p.token, " ") {
+			out = append(out, p)
+			continue
+		}
+		for inner := p.token; inner != ""; {
+			var w piece
+			w, inner = nextPiece(inner, false)
+			out = append(out, w)
+		}
+		out[len(out)-1].spaces += p.spaces
+	}
+	return out
+}
+
+// nextPiece cuts the first piece off s; with quoted, a space inside '…' or "…"
+// does not end the token. A quote without a closing partner on the line (an
+// apostrophe in a comment) quotes nothing.
+func nextPiece(s string, quoted bool) (piece, string) {
+	end := len(s)
+scan:
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			end = i
+			break scan
+		case quoted && (c == '\'' || c == '"'):
+			if j := strings.IndexByte(s[i+1:], c); j >= 0 {
+				i += j + 1
+			}
+		}
+	}
+	token, rest := s[:end], s[end:]
+	after := strings.TrimLeft(rest, " ")
+	return piece{token: token, spaces: rest[:len(rest)-len(after)]}, after
+}
+
+// wrapPieces lays pieces out on lines of width cells.
+func wrapPieces(ps []piece, width int) []string {
+	var lines []string
+	line, used := "", 0
+	flush := func() {
+		lines = append(lines, line)
+		line, used = "", 0
+	}
+	for _, p := range ps {
+		tw := ansi.StringWidth(p.token)
+		// A token moves to the next line together with the space after it, so
+		// a line never ends inside a token that fits on one.
+		if used > 0 && (tw > width || used+tw+len(p.spaces) > width) {
+			flush()
+		}
+		if tw > width {
+			parts := wrapExact(p.token, width)
+			lines = append(lines, parts[:len(parts)-1]...)
+			line = parts[len(parts)-1]
+			used = ansi.StringWidth(line)
+		} else {
+			line += p.token
+			used += tw
+		}
+		// Spaces are kept, not dropped at the break. Those that do not fit start
+		// the next line; that happens only after a token as wide as the line or
+		// for a run of spaces wider than one.
+		for spaces := p.spaces; spaces != ""; {
+			if used >= width {
+				flush()
+			}
+			n := min(len(spaces), width-used)
+			line += spaces[:n]
+			used += n
+			spaces = spaces[n:]
+		}
+	}
+	return append(lines, line)
 }
 
 // wrapExact hard-wraps s at exactly width cells, keeping every character

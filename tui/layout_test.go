@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,40 +10,111 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
+// copyWrappers are the wrappings of copyable text: joining their lines must
+// give the text back, whatever the width.
+var copyWrappers = []struct {
+	name string
+	wrap func(string, int) []string
+}{{"wrapExact", wrapExact}, {"wrapCopyable", wrapCopyable}}
+
 func TestWrapExactKeepsEveryCharacter(t *testing.T) {
-	for _, s := range []string{longMongosh, longConnString, longPathRoleARN, "short", "a b  c   d", "ünïcödé-日本語-arn"} {
+	for _, s := range []string{longMongosh, longConnString, longPathRoleARN, longAtlasCLI, "short", "a b  c   d", "ünïcödé-日本語-arn",
+		"   leading", "trailing   ", "say 'one two' and \"three  four\"", "it's an apostrophe", "one " + strings.Repeat("x", 30) + " two"} {
 		for _, w := range []int{2, 7, 20, 76, 196} { // 2: a wide character needs two cells
-			lines := wrapExact(s, w)
-			for _, l := range lines {
-				if ansi.StringWidth(l) > w {
-					t.Fatalf("wrapExact(%q, %d): line %q is wider", s, w, l)
+			for _, c := range copyWrappers {
+				lines := c.wrap(s, w)
+				for _, l := range lines {
+					if ansi.StringWidth(l) > w {
+						t.Fatalf("%s(%q, %d): line %q is wider", c.name, s, w, l)
+					}
+				}
+				if got := strings.Join(lines, ""); got != s {
+					t.Fatalf("%s(%q, %d) joined is %q", c.name, s, w, got)
 				}
 			}
-			if got := strings.Join(lines, ""); got != s {
-				t.Fatalf("wrapExact(%q, %d) joined is %q", s, w, got)
-			}
+			checkTokensWhole(t, s, wrapCopyable(s, w), w)
 		}
 	}
 }
 
+// TestWrapCopyable: commands break at spaces outside quotes, keeping the space
+// at the end of the line; only a token wider than the line is broken, on a line
+// of its own.
+func TestWrapCopyable(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		s     string
+		width int
+		want  []string
+	}{
+		{"flags stay whole", "atlas dbusers create --role readWrite@app --description 'atlas-iam: eks' --projectId 65a1b2c3", 40,
+			[]string{"atlas dbusers create --role ", "readWrite@app --description ", "'atlas-iam: eks' --projectId 65a1b2c3"}},
+		{"a quoted value moves as one", "--description 'atlas-iam: eks' --x", 20,
+			[]string{"--description ", "'atlas-iam: eks' --x"}},
+		{"a quoted value wider than the line breaks at its spaces", "echo 'one two three four' done", 12,
+			[]string{"echo 'one ", "two three ", "four' done"}},
+		{"a long token starts its own line", "mongosh mongodb://host.example.net/?authSource=%24external --apiVersion 1", 20,
+			[]string{"mongosh ", "mongodb://host.examp", "le.net/?authSource=%", "24external ", "--apiVersion 1"}},
+		{"no spaces: exact", "mongodb://host.example.net/?a=b", 10,
+			[]string{"mongodb://", "host.examp", "le.net/?a=", "b"}},
+		{"an unclosed quote quotes nothing", "it's a snippet comment", 10,
+			[]string{"it's a ", "snippet ", "comment"}},
+		{"lines of code", "func main() {\n\tprintln(\"hi\")\n}", 80,
+			[]string{"func main() {", "\tprintln(\"hi\")", "}"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := wrapCopyable(c.s, c.width); !slices.Equal(got, c.want) {
+				t.Errorf("wrapCopyable(%q, %d)\n got %q\nwant %q", c.s, c.width, got, c.want)
+			}
+		})
+	}
+}
+
 func FuzzWrapExact(f *testing.F) {
-	for _, s := range []string{longMongosh, longConnString, "x", " leading and trailing "} {
+	for _, s := range []string{longMongosh, longConnString, longAtlasCLI, "x", " leading and trailing ", "a 'b c' \"d  e\" f's"} {
 		f.Add(s, 13)
 	}
 	f.Fuzz(func(t *testing.T, s string, w int) {
 		if w < 2 || w > 300 || !utf8.ValidString(s) || strings.ContainsAny(s, "\n\r\t\x1b") || hasControl(s) {
 			t.Skip()
 		}
-		lines := wrapExact(s, w)
-		for _, l := range lines {
-			if ansi.StringWidth(l) > w {
-				t.Fatalf("line %q wider than %d", l, w)
+		for _, c := range copyWrappers {
+			lines := c.wrap(s, w)
+			for _, l := range lines {
+				if ansi.StringWidth(l) > w {
+					t.Fatalf("%s: line %q wider than %d", c.name, l, w)
+				}
+			}
+			if got := strings.Join(lines, ""); got != s {
+				t.Fatalf("%s: joined %q, want %q", c.name, got, s)
 			}
 		}
-		if got := strings.Join(lines, ""); got != s {
-			t.Fatalf("joined %q, want %q", got, s)
-		}
+		checkTokensWhole(t, s, wrapCopyable(s, w), w)
 	})
+}
+
+// checkTokensWhole fails when a word of the one-line s (a run without spaces)
+// that fits in w cells is split across lines.
+func checkTokensWhole(t *testing.T, s string, lines []string, w int) {
+	t.Helper()
+	var ends []int // ends[i]: the byte offset in s where line i ends
+	off := 0
+	for _, l := range lines {
+		off += len(l)
+		ends = append(ends, off)
+	}
+	lineOf := func(pos int) int { i, _ := slices.BinarySearch(ends, pos+1); return i }
+	for start := 0; start < len(s); {
+		if s[start] == ' ' {
+			start++
+			continue
+		}
+		end := start + strings.IndexByte(s[start:]+" ", ' ')
+		if ansi.StringWidth(s[start:end]) <= w && lineOf(start) != lineOf(end-1) {
+			t.Fatalf("wrapCopyable(%q, %d) splits %q, which fits on a line: %q", s, w, s[start:end], lines)
+		}
+		start = end
+	}
 }
 
 func hasControl(s string) bool {

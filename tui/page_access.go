@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/atlas-iam/atlas-iam/steps"
 )
@@ -265,6 +266,38 @@ func (p *accessPage) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// nameWidth is the width of the catalogue's name column: the longest name, so
+// that every row's description starts in the same column, but at most a third
+// of the line (24 cells at 80 columns) so the descriptions keep their room.
+func (p *accessPage) nameWidth() int {
+	longest := 0
+	for _, r := range p.catalogue {
+		longest = max(longest, ansi.StringWidth(r.name))
+	}
+	return min(longest, max((p.c.width-2)/3, 12))
+}
+
+// about is the catalogue row's second column: why the role is listed, when it
+// is not simply a built-in, then what it allows.
+func (r accessRole) about(s *Styles) string {
+	var tag string
+	switch {
+	case r.suggested:
+		tag = "suggested"
+	case r.current:
+		tag = "current"
+	case r.custom:
+		tag = "custom"
+	}
+	switch {
+	case r.description == "":
+		return tag
+	case tag == "":
+		return s.Muted.Render(r.description)
+	}
+	return tag + s.Muted.Render(" · "+r.description)
+}
+
 func (p *accessPage) view() string {
 	s, w := p.c.styles, p.c.width
 	lines := []string{s.Title.Render("Database access for the user"), ""}
@@ -327,22 +360,15 @@ func (p *accessPage) view() string {
 	if p.cursor >= room {
 		start = p.cursor - room + 1
 	}
+	nameW := p.nameWidth()
 	for i := start; i < len(p.catalogue) && i < start+room; i++ {
 		r := p.catalogue[i]
-		tag := ""
-		switch {
-		case r.suggested:
-			tag = "suggested"
-		case r.current:
-			tag = "current"
-		case r.custom:
-			tag = "custom"
-		}
-		nameCol := padTo(fit(r.name, 24), 24)
-		rest := w - 2 - 24 - 2 - 10
-		line := nameCol + "  " + padTo(tag, 10)
-		if rest > 8 && r.description != "" {
-			line += s.Muted.Render(fit(r.description, rest))
+		nameCol := padTo(fit(r.name, nameW), nameW)
+		line := nameCol
+		if rest := w - 2 - nameW - 2; rest > 8 {
+			if about := r.about(s); about != "" {
+				line += "  " + fit(about, rest)
+			}
 		}
 		if i == p.cursor && p.focus == accessFocusCatalogue {
 			lines = append(lines, s.Accent.Render("› ")+s.Selected.Render(nameCol)+line[len(nameCol):])

@@ -14,17 +14,13 @@ import (
 // have IAM users, and the way out is another project.
 type failurePage struct {
 	c       *common
-	seq     int
 	req     steps.FailureRequest
-	buttons buttons
-	values  []steps.Choice
-	scroll  scroller
+	choices choices[steps.Choice]
 }
 
 func newFailurePage(c *common, seq int, r steps.FailureRequest) *failurePage {
-	p := &failurePage{c: c, seq: seq, req: r}
-	p.buttons.labels, p.values = failureChoices(r)
-	return p
+	labels, values := failureChoices(r)
+	return &failurePage{c: c, req: r, choices: newChoices(seq, labels, values, 0)}
 }
 
 func (p *failurePage) blocked() bool { return isBlocked(p.req.Diagnosis) }
@@ -41,24 +37,10 @@ func (p *failurePage) step() steps.Step {
 
 func (p *failurePage) help() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{withHelp(k.Left, "←/→", "choose"), withHelp(k.Enter, "enter", "confirm"), k.PageDown, k.Back}
+	return append(p.choices.help(k), k.PageDown, k.Back)
 }
 
-func (p *failurePage) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	k := p.c.keys
-	switch {
-	case key.Matches(km, k.Enter):
-		return answerCmd(p.seq, p.values[p.buttons.focus], nil)
-	case key.Matches(km, k.Back):
-		return answerCmd(p.seq, nil, steps.ErrBack)
-	case p.buttons.update(k, km), p.scroll.update(k, km, true):
-	}
-	return nil
-}
+func (p *failurePage) update(msg tea.Msg) tea.Cmd { return p.choices.update(p.c.keys, msg) }
 
 func (p *failurePage) view() string {
 	s, w := p.c.styles, p.c.width
@@ -92,5 +74,5 @@ func (p *failurePage) view() string {
 			lines = append(lines, wrapHanging("  → ", f, w)...)
 		}
 	}
-	return p.scroll.render(s, lines, p.buttons.view(s, w), p.c.height)
+	return p.choices.view(s, lines, w, p.c.height)
 }

@@ -11,17 +11,13 @@ import (
 // and offers the engine's suggested entry; nothing is added without a yes.
 type networkPage struct {
 	c       *common
-	seq     int
 	req     steps.NetworkRequest
-	buttons buttons
-	values  []bool
-	scroll  scroller
+	choices choices[bool]
 }
 
 func newNetworkPage(c *common, seq int, r steps.NetworkRequest) *networkPage {
-	p := &networkPage{c: c, seq: seq, req: r}
-	p.buttons.labels, p.values, p.buttons.focus = networkChoices(r)
-	return p
+	labels, values, focus := networkChoices(r)
+	return &networkPage{c: c, req: r, choices: newChoices(seq, labels, values, focus)}
 }
 
 func (p *networkPage) init() tea.Cmd    { return nil }
@@ -29,25 +25,10 @@ func (p *networkPage) step() steps.Step { return steps.StepNetwork }
 func (p *networkPage) busy() bool       { return false }
 
 func (p *networkPage) help() []key.Binding {
-	k := p.c.keys
-	return []key.Binding{withHelp(k.Left, "←/→", "choose"), withHelp(k.Enter, "enter", "confirm"), k.Back}
+	return append(p.choices.help(p.c.keys), p.c.keys.Back)
 }
 
-func (p *networkPage) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	k := p.c.keys
-	switch {
-	case key.Matches(km, k.Enter):
-		return answerCmd(p.seq, p.values[p.buttons.focus], nil)
-	case key.Matches(km, k.Back):
-		return answerCmd(p.seq, nil, steps.ErrBack)
-	case p.buttons.update(k, km), p.scroll.update(k, km, true):
-	}
-	return nil
-}
+func (p *networkPage) update(msg tea.Msg) tea.Cmd { return p.choices.update(p.c.keys, msg) }
 
 func (p *networkPage) view() string {
 	s, w := p.c.styles, p.c.width
@@ -73,5 +54,5 @@ func (p *networkPage) view() string {
 	for _, e := range r.Entries {
 		lines = append(lines, wrapHanging("  · ", e, w)...)
 	}
-	return p.scroll.render(s, lines, p.buttons.view(s, w), p.c.height)
+	return p.choices.view(s, lines, w, p.c.height)
 }

@@ -11,16 +11,17 @@ import (
 
 // overviewPage is the start screen: what the engine found (Atlas and AWS
 // credentials with their sources, the detected platform and its evidence) and the
-// plan. Enter begins.
+// plan. Enter begins: the one way on, so the row is a sentence, not a button.
 type overviewPage struct {
-	c      *common
-	seq    int
-	o      steps.Overview
-	scroll scroller
+	c       *common
+	o       steps.Overview
+	choices choices[any]
 }
 
 func newOverviewPage(c *common, seq int, o steps.Overview) *overviewPage {
-	return &overviewPage{c: c, seq: seq, o: o}
+	ch := newChoices(seq, nil, []any{nil}, 0) // Begin takes no value
+	ch.prompt = "Press enter to begin."
+	return &overviewPage{c: c, o: o, choices: ch}
 }
 
 func (p *overviewPage) init() tea.Cmd    { return nil }
@@ -32,21 +33,7 @@ func (p *overviewPage) help() []key.Binding {
 	return []key.Binding{withHelp(k.Enter, "enter", "begin"), k.PageDown, k.Back}
 }
 
-func (p *overviewPage) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	k := p.c.keys
-	switch {
-	case key.Matches(km, k.Enter):
-		return answerCmd(p.seq, nil, nil)
-	case key.Matches(km, k.Back):
-		return answerCmd(p.seq, nil, steps.ErrBack)
-	}
-	p.scroll.update(k, km, true)
-	return nil
-}
+func (p *overviewPage) update(msg tea.Msg) tea.Cmd { return p.choices.update(p.c.keys, msg) }
 
 func (p *overviewPage) view() string {
 	s, w := p.c.styles, p.c.width
@@ -72,8 +59,7 @@ func (p *overviewPage) view() string {
 			lines = append(lines, wrapHanging(fmt.Sprintf("  %d. ", i+1), step, w)...)
 		}
 	}
-	footer := []string{s.Accent.Render("Press enter to begin.")}
-	return p.scroll.render(s, lines, footer, p.c.height)
+	return p.choices.view(s, lines, w, p.c.height)
 }
 
 // foundLines renders one discovered thing: status, detail, source and notes.

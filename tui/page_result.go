@@ -184,7 +184,7 @@ func (p *resultPage) view() string {
 			title = s.Selected.Render(title)
 		}
 		lines = append(lines, mark(i)+title)
-		lines = append(lines, indent(wrapExact(it.text, w-2), "  ")...)
+		lines = append(lines, indent(wrapCopyable(it.text, w-2), "  ")...)
 		if i == p.focus {
 			bottom = len(lines)
 		}
@@ -209,7 +209,7 @@ func (p *resultPage) view() string {
 		// without painting the cells, so the renderer would leave stale glyphs
 		// there. Copying (c) still gives the snippet with its tabs.
 		code := strings.ReplaceAll(strings.TrimRight(r.Snippets[p.tab].Code, "\n"), "\t", "    ")
-		lines = append(lines, indent(wrapExact(code, w-2), "  ")...)
+		lines = append(lines, indent(wrapCopyable(code, w-2), "  ")...)
 		if p.focus == len(p.items) {
 			bottom = len(lines)
 		}

@@ -14,17 +14,13 @@ import (
 // asks for confirmation. The answer is the request's yes or no.
 type reviewPage struct {
 	c       *common
-	seq     int
 	req     steps.ReviewRequest
-	buttons buttons
-	values  []bool
-	scroll  scroller
+	choices choices[bool]
 }
 
 func newReviewPage(c *common, seq int, r steps.ReviewRequest) *reviewPage {
-	p := &reviewPage{c: c, seq: seq, req: r}
-	p.buttons.labels, p.values = reviewChoices(r.Action)
-	return p
+	labels, values := reviewChoices(r.Action)
+	return &reviewPage{c: c, req: r, choices: newChoices(seq, labels, values, 0)}
 }
 
 func (p *reviewPage) init() tea.Cmd    { return nil }
@@ -33,24 +29,10 @@ func (p *reviewPage) busy() bool       { return false }
 
 func (p *reviewPage) help() []key.Binding {
 	k := p.c.keys
-	return []key.Binding{withHelp(k.Left, "←/→", "choose"), withHelp(k.Enter, "enter", "confirm"), k.PageDown, k.Back}
+	return append(p.choices.help(k), k.PageDown, k.Back)
 }
 
-func (p *reviewPage) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
-	k := p.c.keys
-	switch {
-	case key.Matches(km, k.Enter):
-		return answerCmd(p.seq, p.values[p.buttons.focus], nil)
-	case key.Matches(km, k.Back):
-		return answerCmd(p.seq, nil, steps.ErrBack)
-	case p.buttons.update(k, km), p.scroll.update(k, km, true):
-	}
-	return nil
-}
+func (p *reviewPage) update(msg tea.Msg) tea.Cmd { return p.choices.update(p.c.keys, msg) }
 
 func (p *reviewPage) view() string {
 	s, w := p.c.styles, p.c.width
@@ -88,9 +70,9 @@ func (p *reviewPage) view() string {
 	}
 	if r.AtlasCLICommand != "" {
 		lines = append(lines, "", s.Label.Render("The same with the Atlas CLI:"))
-		lines = append(lines, indent(wrapExact(r.AtlasCLICommand, w-2), "  ")...)
+		lines = append(lines, indent(wrapCopyable(r.AtlasCLICommand, w-2), "  ")...)
 	}
-	return p.scroll.render(s, lines, p.buttons.view(s, w), p.c.height)
+	return p.choices.view(s, lines, w, p.c.height)
 }
 
 // userLines shows a database user's access.

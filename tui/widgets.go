@@ -6,30 +6,69 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/atlas-iam/atlas-iam/steps"
 )
 
-// buttons is a row of choices (Apply / Cancel, Retry / Back / Quit). The values
-// are the request's own options; the row only moves focus among them.
-type buttons struct {
+// choices is the row of buttons that ends a screen (Create the user / Don't
+// create, Retry / Back / Quit) under content that scrolls while the row stays
+// in view. A page says only what it offers: the labels, the value each one
+// answers and the one focused first. ←/→ (tab, shift+tab) move the focus, enter
+// answers the question seq with the focused value, esc goes back, pgup/pgdn and
+// ↑/↓ scroll the content.
+type choices[T any] struct {
+	seq    int
 	labels []string
+	values []T
 	focus  int
+	// prompt replaces the buttons where there is one way on and a sentence says
+	// it better ("Press enter to begin.").
+	prompt string
+	scroll scroller
 }
 
-// update moves the focus with ←/→ and tab; it reports whether it used the key.
-func (b *buttons) update(k *KeyMap, msg tea.KeyMsg) bool {
-	switch {
-	case key.Matches(msg, k.Left, k.Prev):
-		b.focus = (b.focus + len(b.labels) - 1) % len(b.labels)
-	case key.Matches(msg, k.Right, k.Next):
-		b.focus = (b.focus + 1) % len(b.labels)
-	default:
-		return false
+func newChoices[T any](seq int, labels []string, values []T, focus int) choices[T] {
+	return choices[T]{seq: seq, labels: labels, values: values, focus: focus}
+}
+
+// update handles a key: the row's own, else scrolling the content. Other
+// messages are not the row's.
+func (b *choices[T]) update(k *KeyMap, msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
 	}
-	return true
+	n := len(b.values)
+	switch {
+	case key.Matches(km, k.Enter) && n > 0:
+		return answerCmd(b.seq, b.values[b.focus], nil)
+	case key.Matches(km, k.Back):
+		return answerCmd(b.seq, nil, steps.ErrBack)
+	case key.Matches(km, k.Left, k.Prev) && n > 0:
+		b.focus = (b.focus + n - 1) % n
+	case key.Matches(km, k.Right, k.Next) && n > 0:
+		b.focus = (b.focus + 1) % n
+	default:
+		b.scroll.update(k, km, true)
+	}
+	return nil
 }
 
-// view lays the buttons out, wrapping the row when it is wider than width.
-func (b *buttons) view(s *Styles, width int) []string {
+// help is the row's keys; the page adds scrolling and esc where it shows them.
+func (b *choices[T]) help(k *KeyMap) []key.Binding {
+	return []key.Binding{withHelp(k.Left, "←/→", "choose"), withHelp(k.Enter, "enter", "confirm")}
+}
+
+// view renders content above the row within width × height.
+func (b *choices[T]) view(s *Styles, content []string, width, height int) string {
+	return b.scroll.render(s, content, b.row(s, width), height)
+}
+
+// row lays the buttons out, wrapping the row when it is wider than width.
+func (b *choices[T]) row(s *Styles, width int) []string {
+	if b.prompt != "" {
+		return []string{s.Accent.Render(b.prompt)}
+	}
 	var lines []string
 	line := ""
 	for i, l := range b.labels {
