@@ -71,7 +71,7 @@ func (s *setup) accessStep(ctx context.Context) error {
 				return err
 			}}
 		for _, c := range custom {
-			req.Custom = append(req.Custom, RoleOption{Name: c.RoleName, Description: "custom role", Custom: true})
+			req.Custom = append(req.Custom, RoleOption{Name: c.RoleName, Description: describeCustomRole(c), Custom: true})
 		}
 		for _, d := range deps {
 			req.Clusters = append(req.Clusters, ClusterOption{Name: d.Name, Kind: string(d.Kind), State: d.StateName})
@@ -113,6 +113,33 @@ func (s *setup) accessStep(ctx context.Context) error {
 	}
 	r.done(StatusOK, summary)
 	return nil
+}
+
+// describeCustomRole says what a custom role grants, e.g. "FIND on app.orders;
+// inherits read@app", so it can be chosen without opening Atlas.
+func describeCustomRole(r admin.UserCustomDBRole) string {
+	var parts []string
+	for _, a := range r.GetActions() {
+		var on []string
+		for _, res := range a.GetResources() {
+			switch {
+			case res.Cluster:
+				on = append(on, "cluster")
+			case res.Collection != "":
+				on = append(on, res.Db+"."+res.Collection)
+			default:
+				on = append(on, res.Db+".*")
+			}
+		}
+		parts = append(parts, a.Action+" on "+strings.Join(on, ", "))
+	}
+	for _, ir := range r.GetInheritedRoles() {
+		parts = append(parts, "inherits "+ir.Role+"@"+ir.Db)
+	}
+	if len(parts) == 0 {
+		return "custom role"
+	}
+	return strings.Join(parts, "; ")
 }
 
 func suggestedRoles(flags, current []string) []string {
