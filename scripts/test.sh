@@ -10,7 +10,11 @@ cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || echo "note: tmux not found; the real-terminal tests will skip (they fail under CI=true)" >&2
 
 go vet ./...
-go test -count=1 ./...
+# Unit, contract and package tests with the race detector (the engine, the TUI
+# bridge and the sandbox are concurrent); the end-to-end tests drive the built
+# binary and real clients, so they run without it.
+go test -race -count=1 $(go list ./... | grep -v /e2e$)
+go test -count=1 ./e2e
 
 # Short fuzzing runs; the long-run command is in README.md.
 fuzztime=${FUZZTIME:-5s}
