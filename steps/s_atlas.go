@@ -53,6 +53,34 @@ func describeKey(c atlas.Credentials) string {
 	return "API key " + c.ID()
 }
 
+// describeKeyRoles summarises a key's roles: organisation roles by name, project
+// roles by name and how many projects hold them ("GROUP_OWNER on 3 projects").
+func describeKeyRoles(roles []atlas.RoleAssignment) string {
+	var org []string
+	projects := map[string]int{}
+	var order []string
+	for _, r := range roles {
+		if r.GroupID == "" {
+			org = append(org, r.RoleName+" (organisation)")
+			continue
+		}
+		if projects[r.RoleName] == 0 {
+			order = append(order, r.RoleName)
+		}
+		projects[r.RoleName]++
+	}
+	parts := org
+	for _, name := range order {
+		n := projects[name]
+		unit := "projects"
+		if n == 1 {
+			unit = "project"
+		}
+		parts = append(parts, fmt.Sprintf("%s on %d %s", name, n, unit))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
@@ -96,7 +124,11 @@ func (s *setup) atlasStep(ctx context.Context) error {
 	}
 	s.api, _ = s.client.wait(ctx)
 	s.identity = id
-	r.done(StatusOK, fmt.Sprintf("%s (%s) verified", describeKey(c), c.Source), "base URL "+c.BaseURL)
+	details := []string{"base URL " + c.BaseURL}
+	if roles := describeKeyRoles(id.Roles); roles != "" {
+		details = append(details, "roles: "+roles)
+	}
+	r.done(StatusOK, fmt.Sprintf("%s (%s) verified", describeKey(c), c.Source), details...)
 	return nil
 }
 
