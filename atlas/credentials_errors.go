@@ -30,6 +30,9 @@ type NoCredentialsError struct {
 	// Profiles are the profiles in it, if any; with several and none named
 	// "default", the user has to pick one.
 	Profiles []string
+	// BaseURL, OrgID and ProjectID are the settings found without credentials
+	// (environment), for credentials the user then types.
+	BaseURL, OrgID, ProjectID string
 }
 
 func (e *NoCredentialsError) Error() string {

@@ -89,9 +89,12 @@ func LoadCredentials(ctx context.Context, opts CredentialOptions) (Credentials, 
 
 	if !fromEnv {
 		if profile == "" {
-			nc := &NoCredentialsError{ConfigPath: display}
+			nc := &NoCredentialsError{ConfigPath: display, OrgID: env(EnvOrgID), ProjectID: env(EnvProjectID)}
 			if cfg != nil {
 				nc.Profiles = cfg.names()
+			}
+			if nc.BaseURL, err = resolveBaseURL(env, cfg, ""); err != nil {
+				return Credentials{}, err
 			}
 			return Credentials{}, nc
 		}

@@ -26,14 +26,18 @@ type script struct {
 	access    func(steps.AccessRequest) (steps.Access, error)
 	review    func(steps.ReviewRequest) (bool, error)
 	failure   func(steps.FailureRequest) (steps.Choice, error)
+	creds     func(context.Context, steps.CredentialsRequest) (steps.AtlasCredentialsInput, error)
 }
 
 func (s *script) note(q string) { s.asked = append(s.asked, q) }
 
 func (s *script) Begin(context.Context, steps.Overview) error { s.note("begin"); return nil }
-func (s *script) AtlasCredentials(context.Context, steps.CredentialsRequest) (steps.AtlasCredentialsInput, error) {
-	s.t.Fatal("unexpected AtlasCredentials question")
-	return steps.AtlasCredentialsInput{}, nil
+func (s *script) AtlasCredentials(ctx context.Context, r steps.CredentialsRequest) (steps.AtlasCredentialsInput, error) {
+	s.note("credentials")
+	if s.creds == nil {
+		s.t.Fatal("unexpected AtlasCredentials question")
+	}
+	return s.creds(ctx, r)
 }
 func (s *script) Project(context.Context, steps.ProjectRequest) (steps.ProjectOption, error) {
 	s.t.Fatal("unexpected Project question")
@@ -200,5 +204,35 @@ func TestRetryRunsTheFailedStepAgain(t *testing.T) {
 	asked(t, s.asked, "begin", "platform", "principal", "access", "review", "network", "failure:NETWORK_BLOCKED")
 	if res.Login == nil {
 		t.Fatal("no login after the retry")
+	}
+}
+
+// Without configured Atlas credentials the wizard asks for them; the request
+// verifies them against the configured base URL, and the project still comes
+// from MONGODB_ATLAS_PROJECT_ID.
+func TestTypedAtlasCredentialsAreVerified(t *testing.T) {
+	sb := interactive(t, awsapi.EC2, sandbox.Options{})
+	t.Setenv("MONGODB_ATLAS_PUBLIC_API_KEY", "")
+	t.Setenv("MONGODB_ATLAS_PRIVATE_API_KEY", "")
+	key := sb.World().APIKey()
+	s := defaults(t)
+	s.creds = func(ctx context.Context, r steps.CredentialsRequest) (steps.AtlasCredentialsInput, error) {
+		bad := steps.AtlasCredentialsInput{Kind: "api-key", PublicKey: key.PublicKey, PrivateKey: "not-the-key"}
+		if err := r.Verify(ctx, bad); err == nil {
+			t.Fatal("a wrong private key verified")
+		}
+		good := steps.AtlasCredentialsInput{Kind: "api-key", PublicKey: key.PublicKey, PrivateKey: key.PrivateKey}
+		if err := r.Verify(ctx, good); err != nil {
+			t.Fatalf("the right key did not verify: %v", err)
+		}
+		return good, nil
+	}
+	res, err := engine().Setup(context.Background(), steps.Inputs{Cluster: world.ClusterName}, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked(t, s.asked, "begin", "credentials", "platform", "principal", "access", "review")
+	if res.Project.ID != sb.World().PrimaryProject().ID {
+		t.Errorf("project %+v", res.Project)
 	}
 }

@@ -19,7 +19,7 @@ func (s *setup) begin(ctx context.Context) error {
 	} else if ctx.Err() != nil {
 		return ctx.Err()
 	} else {
-		o.Atlas = Found{Source: "not found", Detail: firstLine(err.Error())}
+		o.Atlas = Found{Detail: firstLine(err.Error())}
 	}
 	d, err := s.detect.wait(ctx)
 	if err != nil {
@@ -135,8 +135,12 @@ func (s *setup) atlasStep(ctx context.Context) error {
 // askCredentials asks the user for an API key or service account; the prompt
 // verifies them before returning.
 func (s *setup) askCredentials(ctx context.Context, cause error) (atlas.Credentials, error) {
-	base, _ := s.e.LoadAtlasCredentials(ctx, s.in.Profile) // for the base URL default only
-	baseURL := base.BaseURL
+	// Settings found without credentials (base URL, project) still apply.
+	var found atlas.NoCredentialsError
+	if nc := (*atlas.NoCredentialsError)(nil); errors.As(cause, &nc) {
+		found = *nc
+	}
+	baseURL := found.BaseURL
 	var verified atlas.Credentials
 	req := CredentialsRequest{
 		Reason: firstLine(cause.Error()),
@@ -152,6 +156,7 @@ func (s *setup) askCredentials(ctx context.Context, cause error) (atlas.Credenti
 			if _, err := api.Verify(ctx); err != nil {
 				return errors.New(atlasAccessDiagnosis(err, c).Summary)
 			}
+			c.OrgID, c.ProjectID = found.OrgID, found.ProjectID
 			verified = c
 			return nil
 		},
