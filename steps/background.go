@@ -17,10 +17,9 @@ import (
 // STS, and — when the project is already known — the project's reads.
 func (s *setup) startBackground(ctx context.Context) {
 	e := s.e
-	s.creds = goFuture(ctx, func(ctx context.Context) (atlas.Credentials, error) {
+	s.openAtlas(ctx, goFuture(ctx, func(ctx context.Context) (atlas.Credentials, error) {
 		return e.LoadAtlasCredentials(ctx, s.in.Profile)
-	})
-	s.openAtlas(ctx, s.creds)
+	}))
 	s.detect = goFuture(ctx, func(ctx context.Context) (awsenv.Detection, error) {
 		return awsenv.Detect(ctx, e.Env), nil
 	})
@@ -35,7 +34,7 @@ func (s *setup) startBackground(ctx context.Context) {
 	// With the project id known up front, its reads start now, in parallel with
 	// the key check and STS.
 	go func() {
-		c, err := s.creds.wait(ctx)
+		c, err := s.credsF().wait(ctx)
 		if err != nil {
 			return
 		}
@@ -49,22 +48,52 @@ func (s *setup) startBackground(ctx context.Context) {
 	}()
 }
 
+// atlasFutures are the Atlas credentials, the client built from them and the key
+// check. They are replaced together when the user types credentials, while
+// background reads may be looking at them: access them through the getters.
+type atlasFutures struct {
+	creds  *future[atlas.Credentials]
+	client *future[AtlasAPI]
+	key    *future[atlas.Identity]
+}
+
 // openAtlas builds the client and starts the key check once credentials are known.
 func (s *setup) openAtlas(ctx context.Context, creds *future[atlas.Credentials]) {
-	s.client = goFuture(ctx, func(ctx context.Context) (AtlasAPI, error) {
+	client := goFuture(ctx, func(ctx context.Context) (AtlasAPI, error) {
 		c, err := creds.wait(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return s.e.OpenAtlas(ctx, c)
 	})
-	s.key = goFuture(ctx, func(ctx context.Context) (atlas.Identity, error) {
-		api, err := s.client.wait(ctx)
+	key := goFuture(ctx, func(ctx context.Context) (atlas.Identity, error) {
+		api, err := client.wait(ctx)
 		if err != nil {
 			return atlas.Identity{}, err
 		}
 		return api.Verify(ctx)
 	})
+	s.atlasMu.Lock()
+	defer s.atlasMu.Unlock()
+	s.atlasF = atlasFutures{creds: creds, client: client, key: key}
+}
+
+func (s *setup) credsF() *future[atlas.Credentials] {
+	s.atlasMu.Lock()
+	defer s.atlasMu.Unlock()
+	return s.atlasF.creds
+}
+
+func (s *setup) clientF() *future[AtlasAPI] {
+	s.atlasMu.Lock()
+	defer s.atlasMu.Unlock()
+	return s.atlasF.client
+}
+
+func (s *setup) keyF() *future[atlas.Identity] {
+	s.atlasMu.Lock()
+	defer s.atlasMu.Unlock()
+	return s.atlasF.key
 }
 
 // loadAWS loads the chain, checks the credentials and asks STS who they are.
@@ -104,7 +133,7 @@ func (s *setup) prefetch(ctx context.Context, projectID string) *projectReads {
 	if s.reads != nil && s.reads.id == projectID {
 		return s.reads
 	}
-	api := func(ctx context.Context) (AtlasAPI, error) { return s.client.wait(ctx) }
+	api := func(ctx context.Context) (AtlasAPI, error) { return s.clientF().wait(ctx) }
 	r := &projectReads{id: projectID, users: map[string]*future[*admin.CloudDatabaseUser]{}}
 	r.project = goFuture(ctx, func(ctx context.Context) (*admin.Group, error) {
 		a, err := api(ctx)
@@ -163,7 +192,7 @@ func (r *projectReads) ldapState(ctx context.Context, s *setup) *future[atlas.LD
 	defer r.mu.Unlock()
 	if r.ldap == nil {
 		r.ldap = goFuture(ctx, func(ctx context.Context) (atlas.LDAPState, error) {
-			a, err := s.client.wait(ctx)
+			a, err := s.clientF().wait(ctx)
 			if err != nil {
 				return atlas.LDAPState{}, err
 			}
@@ -181,7 +210,7 @@ func (r *projectReads) user(ctx context.Context, s *setup, username string) *fut
 		return f
 	}
 	f := goFuture(ctx, func(ctx context.Context) (*admin.CloudDatabaseUser, error) {
-		a, err := s.client.wait(ctx)
+		a, err := s.clientF().wait(ctx)
 		if err != nil {
 			return nil, err
 		}

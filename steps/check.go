@@ -129,7 +129,7 @@ func (s *setup) checkTarget(ctx context.Context) error {
 	s.view = v
 	deps, err := s.reads.deployments.wait(ctx)
 	if err != nil {
-		c, _ := s.creds.wait(ctx)
+		c, _ := s.credsF().wait(ctx)
 		return r.fail(atlasAccessDiagnosis(err, c))
 	}
 	found := false
@@ -144,7 +144,7 @@ func (s *setup) checkTarget(ctx context.Context) error {
 	}
 	u, err := s.reads.user(ctx, s, v.ARN).wait(ctx)
 	if err != nil {
-		c, _ := s.creds.wait(ctx)
+		c, _ := s.credsF().wait(ctx)
 		return r.fail(atlasAccessDiagnosis(err, c))
 	}
 	s.existing = u

@@ -186,7 +186,7 @@ func (s *setup) deployStatus(ctx context.Context) error {
 	}
 	st, err := s.api.ClusterStatus(ctx, s.project.ID, d.Name)
 	if err != nil {
-		c, _ := s.creds.wait(ctx)
+		c, _ := s.credsF().wait(ctx)
 		return r.fail(atlasAccessDiagnosis(err, c))
 	}
 	if st != "APPLIED" {

@@ -14,7 +14,7 @@ import (
 // begin shows what was found before anything is asked or written.
 func (s *setup) begin(ctx context.Context) error {
 	o := Overview{}
-	if c, err := s.creds.wait(ctx); err == nil {
+	if c, err := s.credsF().wait(ctx); err == nil {
 		o.Atlas = Found{OK: true, Source: c.Source, Detail: describeKey(c)}
 	} else if ctx.Err() != nil {
 		return ctx.Err()
@@ -104,7 +104,7 @@ func awsProblem(err error) string {
 // configured) and verifies them with the cheapest authenticated call.
 func (s *setup) atlasStep(ctx context.Context) error {
 	r := s.start(StepAtlas, "Atlas API access")
-	c, err := s.creds.wait(ctx)
+	c, err := s.credsF().wait(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -118,11 +118,11 @@ func (s *setup) atlasStep(ctx context.Context) error {
 			return err
 		}
 	}
-	id, err := s.key.wait(ctx)
+	id, err := s.keyF().wait(ctx)
 	if err != nil {
 		return r.fail(atlasAccessDiagnosis(err, c))
 	}
-	s.api, _ = s.client.wait(ctx)
+	s.api, _ = s.clientF().wait(ctx)
 	s.identity = id
 	details := []string{"base URL " + c.BaseURL}
 	if roles := describeKeyRoles(id.Roles); roles != "" {
@@ -172,8 +172,7 @@ func (s *setup) askCredentials(ctx context.Context, cause error) (atlas.Credenti
 			return atlas.Credentials{}, &UsageError{Msg: err.Error()}
 		}
 	}
-	s.creds = resolved(verified, nil)
-	s.openAtlas(ctx, s.creds)
+	s.openAtlas(ctx, resolved(verified, nil))
 	return verified, nil
 }
 

@@ -34,7 +34,7 @@ func (s *setup) deployStep(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			c, _ := s.creds.wait(ctx)
+			c, _ := s.credsF().wait(ctx)
 			return r.fail(atlasAccessDiagnosis(err, c))
 		}
 		if st == "APPLIED" {

@@ -15,7 +15,7 @@ func (s *setup) ldapStep(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		c, _ := s.creds.wait(ctx)
+		c, _ := s.credsF().wait(ctx)
 		return r.fail(atlasAccessDiagnosis(err, c))
 	}
 	switch {

@@ -75,7 +75,7 @@ func (s *setup) networkStep(ctx context.Context) error {
 	comment := "atlas-iam " + s.e.Now().UTC().Format("2006-01-02")
 	value, err := s.api.AddAccessListEntry(ctx, s.project.ID, atlas.AccessListEntry{CIDR: suggested, Comment: comment})
 	if err != nil {
-		c, _ := s.creds.wait(ctx)
+		c, _ := s.credsF().wait(ctx)
 		return r.fail(atlasAccessDiagnosis(err, c))
 	}
 	if err := s.waitEntryActive(ctx, r, value); err != nil {

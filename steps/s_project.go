@@ -17,7 +17,7 @@ import (
 // profile default, the only project the key sees, or the user's pick.
 func (s *setup) projectStep(ctx context.Context) error {
 	r := s.start(StepProject, "Project")
-	c, _ := s.creds.wait(ctx)
+	c, _ := s.credsF().wait(ctx)
 	id, name := s.in.ProjectID, s.in.ProjectName
 	from := "--project-id"
 	switch {
@@ -53,7 +53,7 @@ func (s *setup) projectStep(ctx context.Context) error {
 		if ctx.Err() != nil || isPromptError(err) {
 			return err
 		}
-		cr, _ := s.creds.wait(ctx)
+		cr, _ := s.credsF().wait(ctx)
 		return r.fail(atlasAccessDiagnosis(err, cr))
 	}
 	s.project = ProjectOption{ID: g.GetId(), Name: g.Name, OrgID: g.OrgId}

@@ -114,7 +114,7 @@ func (s *setup) keyCannotWrite() *diag.Diagnosis {
 			return nil
 		}
 	}
-	c, _ := s.creds.wait(context.Background())
+	c, _ := s.credsF().wait(context.Background())
 	return diag.New(diag.AtlasKeyRole, "the "+describeKey(c)+" may not create database users in "+s.project.Name).
 		WithEvidence(fmt.Sprintf("key roles: %v", roles)).
 		WithFix("Give the key Project Owner (or Project Database Access Admin) on "+s.project.Name+": Project Access Manager → Applications → API Keys.",
@@ -122,7 +122,7 @@ func (s *setup) keyCannotWrite() *diag.Diagnosis {
 }
 
 func (s *setup) writeDiagnosis(err error, want admin.CloudDatabaseUser) *diag.Diagnosis {
-	c, _ := s.creds.wait(context.Background())
+	c, _ := s.credsF().wait(context.Background())
 	switch {
 	case atlas.IsInvalidARN(err):
 		return diag.New(diag.InvalidARN, "Atlas rejected the ARN "+want.Username).
@@ -187,7 +187,7 @@ func (s *setup) temporaryUser(ctx context.Context, r *stepReport) error {
 		atlas.Scopes(s.deployment.Name, s.deployment.Kind), &until, "atlas-iam temporary login test")
 	existing, err := s.reads.user(ctx, s, me.ARN).wait(ctx)
 	if err != nil {
-		c, _ := s.creds.wait(ctx)
+		c, _ := s.credsF().wait(ctx)
 		return r.fail(atlasAccessDiagnosis(err, c))
 	}
 	if existing == nil {

@@ -28,9 +28,8 @@ type setup struct {
 	readOnly, skipLDAP bool
 
 	// Atlas side.
-	creds    *future[atlas.Credentials]
-	client   *future[AtlasAPI]
-	key      *future[atlas.Identity]
+	atlasMu  sync.Mutex
+	atlasF   atlasFutures
 	api      AtlasAPI
 	identity atlas.Identity
 	asked    map[Step]bool // steps that asked the user something (targets of "back")
